@@ -1,0 +1,1 @@
+"""Recovery Lens analytics engine: pure Python and SQL over DuckDB. Never imports streamlit."""

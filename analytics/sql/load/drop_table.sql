@@ -1,0 +1,2 @@
+-- grain: none; removes a staging table once its rows are published
+drop table {table}

@@ -1,0 +1,2 @@
+-- grain: one row per month with performance data
+select distinct month from portfolio_months order by month
