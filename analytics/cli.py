@@ -6,17 +6,17 @@ import argparse
 import csv
 import io
 import json
-import os
 import sys
 import time
 from datetime import date, datetime
 from pathlib import Path
 
 from analytics import contract
+from analytics.settings import database_path
 
 __all__ = ["main", "DEFAULT_DB"]
 
-DEFAULT_DB = Path(os.environ.get("RECOVERY_LENS_DB", "sample_data/sample.duckdb"))
+DEFAULT_DB = database_path()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,7 +18,7 @@ from analytics import contract
 from analytics.db import SEGMENTS, render, run, run_arrow
 
 __all__ = [
-    "Filters", "KPI_NAMES", "RATE_KPIS", "AMOUNT_KPIS", "DEFAULT_MIN_CELL", "kpi_series", "flow_rate_series",
+    "Filters", "KPI_NAMES", "TILE_KPIS", "breakdown", "trend_wide", "shift_month", "RATE_KPIS", "AMOUNT_KPIS", "DEFAULT_MIN_CELL", "kpi_series", "flow_rate_series",
     "roll_matrix", "snapshot", "dataset_info", "missing_tables", "available_months", "segment_values", "month_start",
 ]
 
@@ -38,6 +38,11 @@ KPI_NAMES = (
     "plan_acceptance_rate",
     "plan_redefault_rate_6m",
     "cost_to_collect",
+)
+# The Overview page's tiles, in reading order.
+TILE_KPIS = (
+    "outstanding_balance", "dpd30_rate", "dpd90_rate", "cure_rate",
+    "nco_rate", "recovery_rate_3m", "ptp_kept_rate", "complaints_per_1k",
 )
 AMOUNT_KPIS = ("outstanding_balance", "charge_off_amount", "recoveries")
 RATE_KPIS = tuple(k for k in KPI_NAMES if k not in AMOUNT_KPIS and k != "complaints_per_1k")
@@ -243,3 +248,33 @@ def previous_month(month: date) -> date:
 
 def shift_month(month: date, months: int) -> date:
     return _shift(month, months)
+
+
+def breakdown(con: duckdb.DuckDBPyConnection, names: tuple[str, ...], *, month: date, filters: Filters = Filters(),
+              segment: str = "product", min_cell: int = DEFAULT_MIN_CELL) -> list[dict]:
+    """KPIs for one month split by a segment: one dict per segment code with a value per KPI.
+
+    ``accounts`` is the number of open loans in the segment; suppressed figures are None.
+    """
+    rows: dict[str, dict] = {}
+    missing = missing_tables(con)
+    for name in ("outstanding_balance",) + tuple(n for n in names if n != "outstanding_balance"):
+        for r in kpi_series(con, name, month_from=month, month_to=month, filters=filters, segment=segment,
+                            min_cell=min_cell).to_pylist():
+            row = rows.setdefault(r["segment"], {"segment": r["segment"]})
+            if name == "outstanding_balance":
+                row["accounts"] = r["accounts"]
+            row[name] = None if name in missing else r["value"]
+    for row in rows.values():
+        for name in names:
+            row.setdefault(name, None)
+        row.setdefault("accounts", 0)
+    return sorted(rows.values(), key=lambda r: -(r.get("outstanding_balance") or 0))
+
+
+def trend_wide(long_rows: list[dict], names: tuple[str, ...]) -> list[dict]:
+    """Long rows (kpi, month, value) to one dict per month with a column per KPI, months ascending."""
+    by_month: dict = {}
+    for r in long_rows:
+        by_month.setdefault(r["month"], {"month": r["month"], **{n: None for n in names}})[r["kpi"]] = r["value"]
+    return [by_month[m] for m in sorted(by_month)]

@@ -1,0 +1,1 @@
+"""The Streamlit side: cached data access, URL state, filter bar, translations and chart builders."""
