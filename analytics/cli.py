@@ -50,6 +50,10 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"database file (default {DEFAULT_DB})")
     imp.set_defaults(run=_import)
 
+    doc = commands.add_parser("contract-doc", help="print docs/data-contract.md from the contract",
+                              description="Print the data contract as Markdown (docs/data-contract.md).")
+    doc.set_defaults(run=lambda args: print(contract.markdown(), end="") or 0)
+
     kpi = commands.add_parser("kpis", help="every KPI for one month (the Overview page's numbers)",
                               description="Print the KPI snapshot for a month; definitions in docs/metrics.md.")
     kpi.add_argument("--db", type=Path, default=DEFAULT_DB, help=f"database file (default {DEFAULT_DB})")

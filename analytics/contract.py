@@ -237,3 +237,65 @@ REQUIRED_TABLES = tuple(name for name, t in TABLES.items() if t.required)
 def table(name: str) -> Table:
     """The contract for one table; KeyError for a name not in the contract."""
     return TABLES[name]
+
+
+def markdown() -> str:
+    """docs/data-contract.md, written from the contract so the two cannot drift apart."""
+    lines = [
+        "# Data contract",
+        "",
+        "What Recovery Lens reads: one file per table (CSV with a header line, or Parquet), named after the",
+        "table (`loans.csv`, `loan_months.parquet`, ...). `loans` and `loan_months` are required; every other",
+        "table is optional, and a page whose table is missing says which file would light it up.",
+        "",
+        "`python -m analytics import FOLDER --db PATH` checks every rule below before anything becomes",
+        "visible, reports each problem with file, line, column and value (personal data masked), and leaves",
+        "the database exactly as it was when anything is wrong (exit status 2).",
+        "",
+        "Types: text; date (`2024-07-31`); timestamp (`2024-07-31 14:05:00`, borrower's local time); number;",
+        "whole number; boolean (`true`/`false`). Empty cells are missing values. Money is in yuan.",
+        "",
+        "This file is generated from `analytics/contract.py` (`python -m analytics contract-doc`); a test",
+        "checks they agree.",
+    ]
+    words = {"text": "text", "date": "date", "timestamp": "timestamp", "double": "number",
+             "integer": "whole number", "boolean": "boolean"}
+    for t in TABLES.values():
+        lines += ["", f"## `{t.name}`{' (required)' if t.required else ' (optional)'}", "", t.meaning]
+        if t.key:
+            lines += ["", f"Unique together: {', '.join(t.key)}."]
+        if t.lights_up:
+            lines += ["", f"Lights up: {', '.join(t.lights_up)}."]
+        lines += ["", "| column | type | constraint | meaning | 中文 |", "|---|---|---|---|---|"]
+        for c in t.columns:
+            rules = []
+            rules.append("optional column" if not c.required else "required column")
+            rules.append("may be empty" if c.nullable else "not empty")
+            if c.unique:
+                rules.append("unique")
+            if c.enum:
+                rules.append("one of " + " / ".join(f"`{e}`" for e in c.enum))
+            if c.min is not None:
+                rules.append(f"{'>' if c.min_exclusive else '>='} {c.min:g}")
+            if c.max is not None:
+                rules.append(f"<= {c.max:g}")
+            if c.references_loan:
+                rules.append("a loan in `loans`")
+            if c.personal:
+                rules.append("personal data: masked on every page, export and message")
+            lines.append(f"| `{c.name}` | {words[c.type]} | {'; '.join(rules)} | {c.meaning} | {c.chinese} |")
+    lines += [
+        "",
+        "## Rules across tables",
+        "",
+        "- `loan_months.month` is the first day of a month.",
+        "- `loan_months` has exactly one row per loan per month, from the loan's origination month to the",
+        "  month it closes (`paid_off` or `charged_off`), inclusive, with no gaps and no rows after the close;",
+        "  a loan still open simply ends at the last month of data.",
+        "- In the charge-off month, `balance` is the principal charged off.",
+        "- Every `loan_id` in another table names a loan in `loans`; every loan has at least one tape row.",
+        "- A promise is kept when `paid_amount >= promised_amount`.",
+        "- `payments.kind = recovery` marks money received after charge-off.",
+        "",
+    ]
+    return "\n".join(lines)

@@ -22,7 +22,7 @@ from analytics import contract
 from analytics.db import quote_identifier, render
 from analytics.privacy import mask_value
 
-__all__ = ["Problem", "ImportResult", "import_folder", "MARTS", "MAX_REPORTED_PROBLEMS"]
+__all__ = ["Problem", "ImportResult", "import_folder", "MARTS", "VIEWS", "MAX_REPORTED_PROBLEMS"]
 
 MAX_REPORTED_PROBLEMS = 20
 
@@ -39,6 +39,9 @@ MARTS = (
     "plan_offer_months",
     "plan_acceptance_months",
 )
+
+# Views over personal data: pages, exports and the CLI read borrowers only through these.
+VIEWS = ("borrowers_masked",)
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,8 @@ def _build(con: duckdb.DuckDBPyConnection, src: Path, files: dict[str, Path]) ->
         counts[name] = con.execute(render("load/row_count", table=quote_identifier(name))).fetchone()[0]
     for mart in MARTS:
         con.execute(render("load/create_mart", table=quote_identifier(mart), query=render(f"marts/{mart}")))
+    for view in VIEWS:
+        con.execute(render("load/create_view", view=quote_identifier(view), query=render(f"views/{view}")))
     fingerprint = _fingerprint(con)
     _record_dataset(con, src, files, counts, fingerprint)
     return counts, fingerprint

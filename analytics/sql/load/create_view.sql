@@ -1,0 +1,3 @@
+-- grain: as the view's own file states; a view created at import time
+create view {view} as
+{query}
