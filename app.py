@@ -26,8 +26,9 @@ if version is None:
     st.error(t("data.missing_db", lang, path=database_path()))
     st.stop()
 
+with st.sidebar:
+    st.markdown(f"### {t('app.title', lang)}")
+    st.caption(t("app.tagline", lang))
 st.session_state["view"] = render_filter_bar(version, page.url_path)
 st.session_state["data_version"] = version
-with st.sidebar:
-    st.caption(t("app.tagline", lang))
 page.run()

@@ -35,15 +35,12 @@ st.plotly_chart(charts.kpi_trend_grid(shown, TILE_KPIS, lang), config=charts.PLO
 st.subheader(t("overview.breakdown", lang, month=view.month_to))
 split = pd.DataFrame(data.breakdown(version, TILE_KPIS, month, view, "product"))
 split.insert(0, "label", [label("product", code, lang) for code in split["segment"]])
-left, right = st.columns([3, 2])
-with left:
-    table = split[["label", "accounts", *TILE_KPIS]].copy()
-    for name in TILE_KPIS:
-        table[name] = [kpi_value(name, v) for v in table[name]]
-    table.columns = [t("segment.product", lang), t("segment.accounts", lang), *(t(f"kpi.{n}", lang) for n in TILE_KPIS)]
-    st.dataframe(table, hide_index=True)
-with right:
-    st.plotly_chart(charts.product_bars(split, lang), config=charts.PLOTLY_CONFIG)
+table = split[["label", "accounts", *TILE_KPIS]].copy()
+for name in TILE_KPIS:
+    table[name] = [kpi_value(name, v) for v in table[name]]
+table.columns = [t("segment.product", lang), t("segment.accounts", lang), *(t(f"kpi.{n}", lang) for n in TILE_KPIS)]
+st.dataframe(table, hide_index=True, width="stretch")
+st.plotly_chart(charts.product_bars(split, lang), config=charts.PLOTLY_CONFIG)
 
 wide = pd.DataFrame(trend_wide(shown.to_dict("records"), TILE_KPIS))
 st.download_button(t("overview.download", lang), data=data.overview_csv(wide, split, TILE_KPIS),

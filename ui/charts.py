@@ -64,6 +64,6 @@ def product_bars(table: pd.DataFrame, lang: str) -> go.Figure:
                              hovertemplate="%{x}: %{y:.2%}<extra></extra>"), secondary_y=True)
     fig.update_yaxes(tickprefix="¥", tickformat="~s", secondary_y=False, rangemode="tozero")
     fig.update_yaxes(tickformat=".1%", secondary_y=True, rangemode="tozero", showgrid=False)
-    fig.update_layout(height=320, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                      legend={"orientation": "h", "y": 1.12})
+    fig.update_layout(height=300, margin={"l": 10, "r": 10, "t": 30, "b": 10}, bargap=0.55,
+                      legend={"orientation": "h", "y": 1.15})
     return fig
