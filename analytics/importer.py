@@ -142,9 +142,9 @@ def _build(con: duckdb.DuckDBPyConnection, src: Path, files: dict[str, Path]) ->
     # Loans first: the other tables' checks refer to stage_loans.
     ordered = sorted(files, key=lambda name: contract.TABLE_ORDER.index(name))
     for name in ordered:
-        file_problems = _stage(con, name, files[name])
+        file_problems, file_count = _stage(con, name, files[name])
         problems += file_problems
-        count += len(file_problems)
+        count += file_count
     if problems:
         raise _Rejected(problems, count)
     for name in ordered:
@@ -179,8 +179,19 @@ def _read_header(path: Path) -> list[str] | None:
     return row
 
 
-def _stage(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> list[Problem]:
-    """Load one file into ``stage_<name>``, every contract column typed; report unreadable input."""
+def _stage(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> tuple[list[Problem], int]:
+    """Load one file into ``stage_<name>``, every contract column typed; report unreadable input.
+
+    Returns the problems found (at most 20 per kind) and how many there are in all.
+    """
+    try:
+        problems = _stage_problems(con, name, path)
+    except _Rejected as unreadable:
+        return unreadable.problems, unreadable.count
+    return problems, len(problems)
+
+
+def _stage_problems(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> list[Problem]:
     table = contract.TABLES[name]
     is_csv = path.suffix.lower() == ".csv"
     if is_csv:
@@ -229,11 +240,12 @@ def _stage(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> list[Proble
             rejected = con.execute(render("load/csv_rejects", rejects=quote_identifier(rejects))).fetchall()
             total = con.execute(render("load/row_count", table=quote_identifier(rejects))).fetchone()[0]
             if total:
-                return [
+                found = [
                     Problem(path.name, line, column_name, None, _reject_expectation(error_type, len(raw_names)))
                     for line, column_name, error_type, _message in rejected
-                ] + ([Problem(path.name, None, None, None, f"... and {total - len(rejected)} more unreadable lines")]
-                     if total > len(rejected) else [])
+                ]
+                # Only the first 20 are listed; the rest still count toward the total reported.
+                raise _Rejected(found, total)
         else:
             con.execute(render("load/stage_parquet", stage=stage, select_list=select_list), {"path": str(path)})
     except duckdb.Error as error:

@@ -12,7 +12,8 @@ import re
 
 __all__ = ["mask_phone", "mask_id_number", "mask_name", "mask_value", "scrub"]
 
-_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+# Separators people type inside a mobile number ("138-1234-5678", "138 1234 5678") are allowed.
+_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)[- .]?(\d{4})[- .]?(\d{4})(?!\d)")
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3})([0-9Xx])(?![0-9A-Za-z])")
 
 

@@ -5,12 +5,12 @@ import streamlit as st
 
 from analytics.kpis import TILE_KPIS, month_start, shift_month, trend_wide
 from ui import charts, data
+from ui.frame import view as current_view
 from ui.format import kpi_value
 from ui.i18n import label, t
 from ui.widgets import kpi_tiles
 
-view = st.session_state["view"]
-version = st.session_state["data_version"]
+view, version = current_view("overview")
 lang = view.lang
 month, first = month_start(view.month_to), month_start(view.month_from)
 previous = shift_month(month, -1)

@@ -37,7 +37,8 @@ def render_filter_bar(version: data.DataVersion, page: str) -> GlobalState:
     query = _current_query()
     written = st.session_state.get("_url_written")
     same_page = st.session_state.get("_url_page") == page
-    if written is None or (same_page and query != written):
+    widgets_lost = any(key not in st.session_state for key in _WIDGET_KEYS.values())
+    if written is None or widgets_lost or (same_page and query != written):
         parsed = parse_query(query, months, codes)
         _seed_widgets(parsed.state)
         st.session_state["_url_ignored"] = parsed.ignored
@@ -69,7 +70,7 @@ def render_filter_bar(version: data.DataVersion, page: str) -> GlobalState:
 def _show_link_notes(lang: str, fingerprint: str) -> None:
     ignored = st.session_state.get("_url_ignored") or []
     if ignored:
-        items = ", ".join(t("filters.ignored.item", lang, key=k, value=v[:40]) for k, v in ignored)
+        items = ", ".join(t("filters.ignored.item", lang, param=k, value=v[:40]) for k, v in ignored)
         st.warning(t("filters.ignored", lang, items=items), icon=":material/link_off:")
     made_on = st.session_state.get("_url_data")
     if made_on and made_on != fingerprint:

@@ -32,6 +32,7 @@ final as (
     full outer join collected on spent.month = collected.month and spent.segment = collected.segment
 )
 
-select month, segment, case when denominator > 0 then numerator / denominator end as value,
+select cast(month as date) as month, segment,
+    case when denominator > 0 then numerator / denominator end as value,
     numerator, denominator, accounts
 from final

@@ -2,17 +2,24 @@
 -- recoveries(t) = payments of kind recovery (after charge-off) paid in month t
 with
 
+-- Months with tape rows in the segment, and months with a recovery (a segment whose loans are all
+-- charged off has no tape rows left, but its recoveries still count).
 observed_months as (
-    select distinct month, {segment} as segment
+    select distinct cast(month as date) as month, {segment} as segment
     from portfolio_months
     where month between $month_from and $month_to and {filters}
+    union
+    select distinct cast(month as date) as month, {segment} as segment
+    from payment_months
+    where month between $month_from and $month_to and {filters} and recoveries > 0
 ),
 
 recovered as (
-    select month, {segment} as segment, sum(recoveries) as amount, sum(recovering_loans) as loans
+    select cast(month as date) as month, {segment} as segment, sum(recoveries) as amount,
+        sum(recovering_loans) as loans
     from payment_months
     where month between $month_from and $month_to and {filters}
-    group by month, segment
+    group by cast(month as date), segment
 ),
 
 final as (

@@ -15,6 +15,7 @@ final as (
     group by month, segment
 )
 
-select month, segment, case when denominator > 0 then numerator / denominator end as value,
+select cast(month as date) as month, segment,
+    case when denominator > 0 then numerator / denominator end as value,
     numerator, denominator, accounts
 from final
