@@ -118,7 +118,7 @@ def test_changing_a_filter_rewrites_the_url_with_codes_not_labels(server, browse
     page = browser.new_page(viewport={"width": 1400, "height": 1200})
     page.goto(server)
     _wait_for_run(page)
-    region = page.get_by_test_id("stMultiSelect").filter(has_text="Region")
+    region = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").nth(1)
     region.locator("input").click()
     page.keyboard.type("East")
     page.keyboard.press("Enter")

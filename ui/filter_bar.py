@@ -15,7 +15,7 @@ from ui.url_state import DIMENSIONS, GlobalState, parse_query, to_query
 
 __all__ = ["render_filter_bar"]
 
-_WIDGET_KEYS = {"months": "filter_months", **{d: f"filter_{d}" for d in DIMENSIONS}}
+_WIDGET_KEYS = {"from": "filter_from", "to": "filter_to", **{d: f"filter_{d}" for d in DIMENSIONS}}
 
 
 def _current_query() -> dict[str, list[str]]:
@@ -23,7 +23,8 @@ def _current_query() -> dict[str, list[str]]:
 
 
 def _seed_widgets(state: GlobalState) -> None:
-    st.session_state[_WIDGET_KEYS["months"]] = (state.month_from, state.month_to)
+    st.session_state[_WIDGET_KEYS["from"]] = state.month_from
+    st.session_state[_WIDGET_KEYS["to"]] = state.month_to
     for dimension in DIMENSIONS:
         st.session_state[_WIDGET_KEYS[dimension]] = list(state.codes(dimension))
     st.session_state["lang"] = state.lang
@@ -47,9 +48,14 @@ def render_filter_bar(version: data.DataVersion, page: str) -> GlobalState:
 
     with st.sidebar:
         st.subheader(t("filters.header", lang))
-        month_from, month_to = st.select_slider(
-            t("filters.months", lang), options=months, key=_WIDGET_KEYS["months"], help=t("filters.months.help", lang)
-        )
+        # Two plain selects rather than a range slider: a range slider seeded through session state
+        # comes back as a single value after the next interaction (Streamlit 1.67).
+        first, last = st.columns(2)
+        month_from = first.selectbox(t("filters.from", lang), options=months, key=_WIDGET_KEYS["from"],
+                                     help=t("filters.months.help", lang))
+        month_to = last.selectbox(t("filters.to", lang), options=months, key=_WIDGET_KEYS["to"])
+        if month_from > month_to:
+            month_from, month_to = month_to, month_from
         chosen = {}
         for dimension in DIMENSIONS:
             chosen[dimension] = st.multiselect(
