@@ -517,7 +517,7 @@ def test_write_book_round_trips(book, tmp_path):
     agents = csv["agents"].read_text(encoding="utf-8").splitlines()
     assert any(line.split(",")[2] == "" for line in agents[1:])  # in-house agents: empty agency
     for name, path in csv.items():
-        assert duckdb.sql(f"select count(*) from read_csv('{path}')").fetchall()[0][0] == small[name].num_rows
+        assert duckdb.execute("select count(*) from read_csv($path)", {"path": str(path)}).fetchall()[0][0] == small[name].num_rows
     with pytest.raises(ValueError):
         write_book(small, tmp_path / "x", fmt="xlsx")
 
@@ -661,13 +661,15 @@ def _agent_level_multiplier(con, share_sql: str, cut: float) -> float:
     The split is made within trained and within untrained agents (training is the other agent-level
     cause) and the two estimates averaged, weighted by actions.
     """
-    groups = con.sql(f"""
-        with a as (select agent_id, count(*) n, avg(({share_sql})::int) f
+    # share_sql is one of this file's fixed predicates (never input); the cut-off is bound.
+    query = """
+        with a as (select agent_id, count(*) n, avg((SHARE)::int) f
                    from collection_actions where agent_id is not null group by 1),
              c as (select agent_id, count(*) n from complaints where agent_id is not null group by 1)
-        select g.training_hours < 16 untrained, a.f >= {cut} high, sum(a.n), sum(a.n * a.f) / sum(a.n),
+        select g.training_hours < 16 untrained, a.f >= $cut high, sum(a.n), sum(a.n * a.f) / sum(a.n),
                sum(coalesce(c.n, 0)) / sum(a.n)
-        from a join agents g using (agent_id) left join c using (agent_id) group by 1, 2""").fetchall()
+        from a join agents g using (agent_id) left join c using (agent_id) group by 1, 2""".replace("SHARE", share_sql)
+    groups = con.execute(query, {"cut": cut}).fetchall()
     cell = {(untrained, high): (n, f, rate) for untrained, high, n, f, rate in groups}
     estimates, weights = [], []
     for untrained in (False, True):
